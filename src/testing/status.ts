@@ -15,22 +15,47 @@ export interface StatusCause {
   field?: string;
 }
 
+/** The list metadata of a Status. */
+export interface ApiStatusListMeta {
+  /** On 410 Expired for a paginated list: a token that continues inconsistently from the latest state. */
+  continue?: string;
+  /** Unused by failures; present in the type for completeness. */
+  resourceVersion?: string;
+}
+
+/** The `details` of a failure Status. */
+export interface ApiStatusDetails {
+  /** The object's name, when one object is concerned. */
+  name?: string;
+  /** The API group, when not the core group. */
+  group?: string;
+  /** The resource (e.g. `events`) or, for 422 Invalid, the kind (e.g. `Event`). */
+  kind?: string;
+  /** The object's uid, when known. */
+  uid?: string;
+  /** Field-level causes (422 Invalid) or the internal error (500). */
+  causes?: StatusCause[];
+  /** Seconds to wait before retrying (429, 503, 504). */
+  retryAfterSeconds?: number;
+}
+
 /** A `metav1.Status` with `status: "Failure"`, as the API server returns it. */
 export interface ApiStatus {
+  /** Always `Status`. */
   kind: 'Status';
+  /** Always `v1`. */
   apiVersion: 'v1';
-  metadata: { continue?: string; resourceVersion?: string };
+  /** List metadata: a `continue` token on 410 Expired for a paginated list. */
+  metadata: ApiStatusListMeta;
+  /** Always `Failure`. */
   status: 'Failure';
+  /** Human-readable text, e.g. `events "x" not found`. */
   message: string;
+  /** Machine-readable reason, e.g. `NotFound`, `Conflict`, `Invalid`, `Expired`. */
   reason: string;
-  details?: {
-    name?: string;
-    group?: string;
-    kind?: string;
-    uid?: string;
-    causes?: StatusCause[];
-    retryAfterSeconds?: number;
-  };
+  /** Details of the object and causes. */
+  details?: ApiStatusDetails;
+  /** The HTTP status code. */
   code: number;
 }
 
@@ -78,7 +103,7 @@ export function qualifiedResource(gr: GroupResource): string {
   return gr.group === '' ? gr.resource : `${gr.resource}.${gr.group}`;
 }
 
-function failure(code: number, reason: string, message: string, details?: ApiStatus['details']): ApiStatusError {
+function failure(code: number, reason: string, message: string, details?: ApiStatusDetails): ApiStatusError {
   const status: ApiStatus = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
   if (details) {
     // Keep the wire order of the real server: kind, apiVersion, metadata, status, message, reason, details, code.
@@ -88,8 +113,8 @@ function failure(code: number, reason: string, message: string, details?: ApiSta
   return new ApiStatusError(status);
 }
 
-function resourceDetails(gr: GroupResource, name?: string): NonNullable<ApiStatus['details']> {
-  const d: NonNullable<ApiStatus['details']> = {};
+function resourceDetails(gr: GroupResource, name?: string): ApiStatusDetails {
+  const d: ApiStatusDetails = {};
   if (name !== undefined && name !== '') d.name = name;
   if (gr.group !== '') d.group = gr.group;
   d.kind = gr.resource;
@@ -140,7 +165,7 @@ export function invalid(gk: GroupKind, name: string, errors: readonly FieldError
   const kind = gk.group === '' ? gk.kind : `${gk.kind}.${gk.group}`;
   const parts = errors.map((e) => `${e.field}: ${e.message}`);
   const joined = parts.length === 1 ? (parts[0] ?? '') : `[${parts.join(', ')}]`;
-  const details: NonNullable<ApiStatus['details']> = {};
+  const details: ApiStatusDetails = {};
   if (name !== '') details.name = name;
   if (gk.group !== '') details.group = gk.group;
   details.kind = gk.kind;
