@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SummaryReporter } from './test/support/summary-reporter.ts';
 
 // Tests import the sources directly; `source` lets `kube-events/*` self-references resolve to src too.
 const config = defineConfig({
@@ -7,7 +8,7 @@ const config = defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    globalSetup: [],
+    reporters: ['default', new SummaryReporter()],
   },
 });
 

@@ -93,7 +93,9 @@ function sendJson(res: ServerResponse, code: number, body: unknown, headers: Rec
 }
 
 function sendStatus(res: ServerResponse, err: ApiStatusError): void {
-  sendJson(res, err.status.code, err.status, { ...err.headers });
+  // Go omits an empty reason (`omitempty`).
+  const { reason, ...rest } = err.status;
+  sendJson(res, err.status.code, reason === '' ? rest : err.status, { ...err.headers });
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

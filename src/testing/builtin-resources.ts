@@ -131,6 +131,8 @@ export function builtinResources(): ResourceType[] {
     defineResource({ group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status'] }),
     defineResource({ group: 'apps', version: 'v1', resource: 'replicasets', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status'] }),
     eventsV1,
+    defineResource({ group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, categories: ['all'], subresources: ['status'] }),
+    defineResource({ group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
     defineResource({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true }),
     defineResource({
       group: 'apiextensions.k8s.io',
@@ -146,4 +148,4 @@ export function builtinResources(): ResourceType[] {
 }
 
 /** Kinds whose strategy bumps metadata.generation when the spec changes (and sets it to 1 on create). */
-export const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'CustomResourceDefinition']);
+export const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'Job', 'CronJob', 'CustomResourceDefinition']);

@@ -204,8 +204,8 @@ export function methodNotSupported(gr: GroupResource, verb: string): ApiStatusEr
 }
 
 /** 415 UnsupportedMediaType. */
-export function unsupportedMediaType(contentType: string): ApiStatusError {
-  return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; got ${contentType}`);
+export function unsupportedMediaType(): ApiStatusError {
+  return failure(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml');
 }
 
 /** 429 TooManyRequests with `Retry-After`. */
