@@ -24,4 +24,21 @@ export type { PolicyRule, TestUser } from './auth.ts';
 export type { TestClock } from './clock.ts';
 export type { Json, JsonObject } from './json.ts';
 export { ApiStatusError } from './status.ts';
+export { createWorkloadSimulator, SimulatorTargetError, DEV_REASON_MIX, STABLE_REASON_MIX, reasonMix } from './simulator/index.ts';
+export type {
+  WorkloadSimulator,
+  WorkloadSimulatorEvents,
+  WorkloadSimulatorOptions,
+  WorkloadSimulatorStats,
+  SimResource,
+  SimulatedWrite,
+  SimulatedCreate,
+  SimulatedUpdate,
+  SimulatedDelete,
+  SimulatorClock,
+  SimulatorTarget,
+  ReasonShare,
+  SimulatorProfile,
+  SimulatorComponents,
+} from './simulator/index.ts';
 export type { ApiStatus, ApiStatusDetails, ApiStatusListMeta, StatusCause } from './status.ts';

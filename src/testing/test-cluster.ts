@@ -33,6 +33,19 @@ import { buildKubeconfig, toClientNodeKubeConfig, writeKubeconfig } from './kube
 import type { KubeconfigOptions } from './kubeconfig.ts';
 import type { JsonObject } from './json.ts';
 import { pathNotFound } from './status.ts';
+import { createWorkloadSimulator } from './simulator/index.ts';
+import type { SimResource, SimulatorTarget, WorkloadSimulator, WorkloadSimulatorOptions } from './simulator/index.ts';
+
+const SIM_REFS: Record<SimResource, ResourceRef> = {
+  events: { apiVersion: 'v1', resource: 'events' },
+  pods: { apiVersion: 'v1', resource: 'pods' },
+  nodes: { apiVersion: 'v1', resource: 'nodes' },
+  namespaces: { apiVersion: 'v1', resource: 'namespaces' },
+  replicasets: { apiVersion: 'apps/v1', resource: 'replicasets' },
+  deployments: { apiVersion: 'apps/v1', resource: 'deployments' },
+  jobs: { apiVersion: 'batch/v1', resource: 'jobs' },
+  cronjobs: { apiVersion: 'batch/v1', resource: 'cronjobs' },
+};
 
 /** Event TTL of kube-apiserver's `--event-ttl` default: 1 hour. */
 export const DEFAULT_EVENT_TTL_MS = 60 * 60 * 1000;
@@ -171,6 +184,11 @@ export interface TestCluster {
   waitForWatches(n: number): Promise<void>;
   /** Sends a BOOKMARK to every watch that asked for bookmarks, now. */
   sendBookmarks(): void;
+  /**
+   * A workload simulator writing into this cluster (in-process, with the cluster's clock): realistic,
+   * seeded Events and the objects they are about. Call `start()` for a steady rate or `step(n)`.
+   */
+  simulate(options?: Omit<WorkloadSimulatorOptions, 'target' | 'clock'>): WorkloadSimulator;
   /** A KubeConfig for a user given in `options.users`, authenticating by token or by a client certificate. */
   kubeConfigFor(user: string, options?: { auth?: 'token' | 'certificate' }): Promise<KubeConfig>;
   /** Writes a kubeconfig file for a user and returns its path. */
@@ -453,6 +471,18 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       }),
     sendBookmarks: () => {
       api.sendBookmarks();
+    },
+    simulate: (o = {}) => {
+      const target: SimulatorTarget = {
+        apply: (w) => {
+          const ref = SIM_REFS[w.resource];
+          if (w.verb === 'create') return inProcess.create(ref, w.namespace, w.object);
+          if (w.verb === 'update') return inProcess.update(ref, w.namespace, w.object);
+          inProcess.delete(ref, w.namespace, w.name);
+          return undefined;
+        },
+      };
+      return createWorkloadSimulator({ batchObjects: true, ...o, target, clock });
     },
     kubeConfigFor: async (name, o) => toClientNodeKubeConfig(await userOptions(name, o?.auth)),
     writeKubeconfigFor: async (name, o) => {
