@@ -478,6 +478,15 @@ export class ApiServer {
     return text;
   }
 
+  /**
+   * Serializes a freshly written object for the first type stored under its key (core/v1 for
+   * events), as etcd holds objects serialized: watches then send bytes instead of re-encoding.
+   */
+  #preserialize(type: ResourceType, stored: JsonObject): void {
+    const primary = this.#registry.byStorageKey(type.storageKey)[0] ?? type;
+    this.#serialized(primary, stored);
+  }
+
   /** Sends a BOOKMARK to every open watch that asked for them. */
   sendBookmarks(): void {
     const rv = this.#store.resourceVersion;
@@ -528,6 +537,7 @@ export class ApiServer {
     if (this.#store.get(type.storageKey, ns, name)) throw alreadyExists({ group: type.group, resource: type.resource }, name);
     if (dryRun) return { ...stored, metadata: { ...(objectAt(stored, 'metadata') ?? {}), resourceVersion: '' } };
     const created = this.#store.create(type.storageKey, type.namespaced ? ns : '', name, stored, this.#ttlFor(type));
+    this.#preserialize(type, created);
     if (type.resource === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io') this.onCrdChange(created, false);
     return created;
   }
@@ -575,6 +585,7 @@ export class ApiServer {
       return this.#store.delete(type.storageKey, type.namespaced ? ns : '', name) ?? next;
     }
     const stored = this.#store.update(type.storageKey, type.namespaced ? ns : '', name, next, this.#ttlFor(type));
+    this.#preserialize(type, stored);
     if (type.resource === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io') this.onCrdChange(stored, false);
     return stored;
   }

@@ -146,12 +146,16 @@ export function defineResource(spec: ResourceSpec): ResourceType {
 export class ResourceRegistry {
   #byGvr = new Map<string, ResourceType>();
 
+  readonly #byStorage = new Map<string, ResourceType[]>();
+
   add(t: ResourceType): void {
     this.#byGvr.set(`${t.group}/${t.version}/${t.resource}`, t);
+    this.#byStorage.clear();
   }
 
   remove(group: string, version: string, resource: string): void {
     this.#byGvr.delete(`${group}/${version}/${resource}`);
+    this.#byStorage.clear();
   }
 
   get(group: string, version: string, resource: string): ResourceType | undefined {
@@ -169,8 +173,13 @@ export class ResourceRegistry {
     return [...seen.values()];
   }
 
-  /** Every type stored under `storageKey`. */
+  /** Every type stored under `storageKey`, in registration order. */
   byStorageKey(storageKey: string): ResourceType[] {
-    return this.all().filter((t) => t.storageKey === storageKey);
+    let list = this.#byStorage.get(storageKey);
+    if (!list) {
+      list = this.all().filter((t) => t.storageKey === storageKey);
+      this.#byStorage.set(storageKey, list);
+    }
+    return list;
   }
 }
