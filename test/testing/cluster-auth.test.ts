@@ -48,3 +48,22 @@ describe('authentication and authorization', () => {
     await expect(restricted.makeApiClient(CoreV1Api).listNamespace()).rejects.toMatchObject({ code: 403 });
   });
 });
+
+describe('plain HTTP', () => {
+  it('is served when asked, with token auth', async () => {
+    const c = await startTestCluster({ http: true });
+    try {
+      expect(c.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const ok = await fetch(`${c.httpUrl}/api/v1/namespaces`, { headers: { Authorization: `Bearer ${c.adminToken}` } });
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { kind: string }).kind).toBe('NamespaceList');
+      const anon = await fetch(`${c.httpUrl}/api/v1/namespaces`);
+      expect(anon.status).toBe(401);
+    } finally {
+      await c.close();
+    }
+    const plain = await startTestCluster();
+    expect(plain.httpUrl).toBeUndefined();
+    await plain.close();
+  });
+});
