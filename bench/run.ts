@@ -5,9 +5,11 @@
  */
 import type { BenchResult } from './bench-result.ts';
 import { runTestClusterBenchmarks } from './testing/watch-serve.bench.ts';
+import { runSyslogBenchmarks } from './syslog/encode.bench.ts';
 
 const groups: Record<string, () => Promise<BenchResult[]>> = {
   testing: runTestClusterBenchmarks,
+  syslog: runSyslogBenchmarks,
 };
 
 function fmt(n: number): string {
