@@ -10,26 +10,11 @@ import { invalidEvent, validateEvent, validateObjectMetaOnCreate } from './event
 import type { ValidationContext } from './resources.ts';
 import { badRequest } from './status.ts';
 import type { FieldError } from './status.ts';
-import { eventSelectableFields, eventsV1FieldLabelToCore } from './events/event-fields.ts';
+import { coreEventFieldLabel, eventSelectableFields, eventsV1FieldLabelToCore } from './events/event-fields.ts';
 import { eventTableCells, eventTableColumns } from './events/event-table.ts';
 import { objectAt, stringAt } from './json.ts';
 import type { JsonObject } from './json.ts';
 
-const CORE_EVENT_FIELDS = new Set([
-  'metadata.name',
-  'metadata.namespace',
-  'involvedObject.kind',
-  'involvedObject.namespace',
-  'involvedObject.name',
-  'involvedObject.uid',
-  'involvedObject.apiVersion',
-  'involvedObject.resourceVersion',
-  'involvedObject.fieldPath',
-  'reason',
-  'reportingComponent',
-  'source',
-  'type',
-]);
 
 function podFields(stored: JsonObject): Record<string, string> {
   const md = objectAt(stored, 'metadata');
@@ -80,7 +65,7 @@ export function builtinResources(): ResourceType[] {
     shortNames: ['ev'],
     storageKey: 'core/events',
     selectableFields: eventSelectableFields,
-    convertFieldLabel: (label) => (CORE_EVENT_FIELDS.has(label) ? label : undefined),
+    convertFieldLabel: coreEventFieldLabel,
     // Stored events are already canonical core/v1 (toStorage), so reading them is free.
     fromStorage: (stored) => stored,
     toStorage: canonicalCoreEvent,
@@ -101,10 +86,7 @@ export function builtinResources(): ResourceType[] {
     fromStorage: coreEventToEventsV1,
     toStorage: eventsV1ToCoreEvent,
     selectableFields: eventSelectableFields,
-    convertFieldLabel: (label) => {
-      const core = eventsV1FieldLabelToCore(label);
-      return core !== undefined && CORE_EVENT_FIELDS.has(core) ? core : undefined;
-    },
+    convertFieldLabel: eventsV1FieldLabelToCore,
     validate: eventValidator('events.k8s.io/v1'),
     invalidError: (name, errors) => invalidEvent('events.k8s.io/v1', name, errors),
     checkDecodable: eventDecodeCheck('events.k8s.io/v1'),

@@ -386,8 +386,12 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     },
   };
 
-  const dropSockets = (): void => {
+  /** Stops accepting connections and ends every open one (watches included). */
+  const stopListening = async (): Promise<void> => {
+    for (const w of [...api.watches]) w.drop();
+    const closed = Promise.all([https, ...(http ? [http] : [])].map((srv) => new Promise<void>((resolve) => srv.close(() => { resolve(); }))));
     for (const s of sockets) s.destroy();
+    await closed;
   };
   const faults: FaultControls = {
     dropWatches: () => {
@@ -412,17 +416,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
     },
     restart: async (o) => {
       const downtime = nonNegative('downtimeMs', o?.downtimeMs, 0);
-      for (const w of [...api.watches]) w.drop();
-      await new Promise<void>((resolve) => {
-        let pending = http ? 2 : 1;
-        const done = (): void => {
-          pending--;
-          if (pending === 0) resolve();
-        };
-        https.close(done);
-        http?.close(done);
-        dropSockets();
-      });
+      await stopListening();
       store.compact();
       if (downtime > 0) await new Promise((r) => setTimeout(r, downtime));
       await listen(https, httpsPort);
@@ -495,17 +489,7 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
       closed = true;
       clearInterval(expiry);
       if (bookmarks) clearInterval(bookmarks);
-      for (const w of [...api.watches]) w.drop();
-      await new Promise<void>((resolve) => {
-        let pending = http ? 2 : 1;
-        const done = (): void => {
-          pending--;
-          if (pending === 0) resolve();
-        };
-        https.close(done);
-        http?.close(done);
-        dropSockets();
-      });
+      await stopListening();
       events.removeAllListeners();
       await rm(tmp, { recursive: true, force: true });
     },
