@@ -24,6 +24,8 @@ export type { PolicyRule, TestUser } from './auth.ts';
 export type { TestClock } from './clock.ts';
 export type { Json, JsonObject } from './json.ts';
 export { ApiStatusError } from './status.ts';
+export { createFakeRecorder } from './fake-recorder.ts';
+export type { FakeRecorder, FakeRecorderOptions, RecordedEvent } from './fake-recorder.ts';
 export { createWorkloadSimulator, SimulatorTargetError, DEV_REASON_MIX, STABLE_REASON_MIX, reasonMix } from './simulator/index.ts';
 export type {
   WorkloadSimulator,
