@@ -7,11 +7,13 @@ import type { BenchResult } from './bench-result.ts';
 import { runTestClusterBenchmarks } from './testing/watch-serve.bench.ts';
 import { runSyslogBenchmarks } from './syslog/encode.bench.ts';
 import { runRecorderBenchmarks } from './recorder/recorder.bench.ts';
+import { runRouterBenchmarks } from './router/router.bench.ts';
 
 const groups: Record<string, () => Promise<BenchResult[]>> = {
   testing: runTestClusterBenchmarks,
   syslog: runSyslogBenchmarks,
   recorder: runRecorderBenchmarks,
+  router: runRouterBenchmarks,
 };
 
 function fmt(n: number): string {
