@@ -8,12 +8,14 @@ import { runTestClusterBenchmarks } from './testing/watch-serve.bench.ts';
 import { runSyslogBenchmarks } from './syslog/encode.bench.ts';
 import { runRecorderBenchmarks } from './recorder/recorder.bench.ts';
 import { runRouterBenchmarks } from './router/router.bench.ts';
+import { runSinkBenchmarks } from './sinks/runner.bench.ts';
 
 const groups: Record<string, () => Promise<BenchResult[]>> = {
   testing: runTestClusterBenchmarks,
   syslog: runSyslogBenchmarks,
   recorder: runRecorderBenchmarks,
   router: runRouterBenchmarks,
+  sinks: runSinkBenchmarks,
 };
 
 function fmt(n: number): string {
