@@ -78,6 +78,7 @@ class FileSink<T> implements Sink<T> {
   readonly name: string;
   readonly #s: Settings<T>;
   #handle: FileHandle | undefined;
+  #opening: Promise<FileHandle> | undefined;
   #size = 0;
 
   constructor(settings: Settings<T>) {
@@ -143,10 +144,21 @@ class FileSink<T> implements Sink<T> {
 
   async #open(): Promise<FileHandle> {
     if (this.#handle !== undefined) return this.#handle;
-    const handle = await open(this.#s.path, 'a', this.#s.mode);
-    this.#size = (await handle.stat()).size;
-    this.#handle = handle;
-    return handle;
+    // One open at a time: concurrent sends share it, so no handle is opened twice and lost.
+    this.#opening ??= (async () => {
+      const handle = await open(this.#s.path, 'a', this.#s.mode);
+      try {
+        this.#size = (await handle.stat()).size;
+      } catch (err) {
+        await handle.close().catch(() => undefined);
+        throw err;
+      }
+      this.#handle = handle;
+      return handle;
+    })().finally(() => {
+      this.#opening = undefined;
+    });
+    return this.#opening;
   }
 
   async #closeHandle(): Promise<void> {
