@@ -9,12 +9,14 @@ import { runSyslogBenchmarks } from './syslog/encode.bench.ts';
 import { runRecorderBenchmarks } from './recorder/recorder.bench.ts';
 import { runRouterBenchmarks } from './router/router.bench.ts';
 import { runSinkBenchmarks } from './sinks/runner.bench.ts';
+import { runStreamBenchmarks } from './stream/stream.bench.ts';
 
 const groups: Record<string, () => Promise<BenchResult[]>> = {
   testing: runTestClusterBenchmarks,
   syslog: runSyslogBenchmarks,
   recorder: runRecorderBenchmarks,
   router: runRouterBenchmarks,
+  stream: runStreamBenchmarks,
   sinks: runSinkBenchmarks,
 };
 
