@@ -277,10 +277,15 @@ export async function startTestCluster(options: TestClusterOptions = {}): Promis
 
   const sockets = new Set<Socket>();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    res.on('finish', () => {
-      const url = req.url ?? '';
-      events.emit('request', { verb: req.method ?? '', path: url, status: res.statusCode });
-    });
+    // A watch the client closes never finishes; 'close' still reports it, once.
+    let reported = false;
+    const report = (): void => {
+      if (reported) return;
+      reported = true;
+      events.emit('request', { verb: req.method ?? '', path: req.url ?? '', status: res.statusCode });
+    };
+    res.on('finish', report);
+    res.on('close', report);
     void api.handle(req, res);
   };
   const track = (s: Socket): void => {

@@ -105,3 +105,16 @@ describe('fault controls', () => {
     expect(Number((created.metadata as any).resourceVersion)).toBeGreaterThan(Number(rvBefore));
   });
 });
+
+describe('request events', () => {
+  it('report a watch the client closed', async () => {
+    const seen: string[] = [];
+    cluster.events.on('request', (r) => seen.push(r.path));
+    const w = await openWatch(cluster, `/api/v1/events?watch=true&resourceVersion=${cluster.resourceVersion()}`);
+    await cluster.waitForWatches(1);
+    const ended = new Promise<void>((resolve) => cluster.events.once('request', () => { resolve(); }));
+    w.close();
+    await ended;
+    expect(seen.some((p) => p.startsWith('/api/v1/events?watch=true'))).toBe(true);
+  });
+});
