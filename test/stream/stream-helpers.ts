@@ -1,28 +1,13 @@
 /** Helpers for EventStream tests: Event fixtures, a recording consumer and a manual clock. */
 import { createEventStream } from '../../src/stream/index.ts';
 import type { EventStream, EventStreamItem, EventStreamOptions, StreamClock } from '../../src/stream/index.ts';
-import type { JsonObject, TestCluster } from '../../src/testing/index.ts';
+import type { TestCluster } from '../../src/testing/index.ts';
 
 /** The core/v1 events resource, for `cluster.api`. */
 export const EV = { apiVersion: 'v1', resource: 'events' } as const;
 
-/** A minimal valid core/v1 Event about a Pod. */
-export function coreEvent(name: string, namespace = 'default', extra: JsonObject = {}): JsonObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name, namespace },
-    involvedObject: { kind: 'Pod', name: 'web-1', namespace, uid: '11111111-2222-3333-4444-555555555555', apiVersion: 'v1' },
-    reason: 'Started',
-    message: 'Started container app',
-    type: 'Normal',
-    source: { component: 'kubelet', host: 'node-1' },
-    firstTimestamp: '2026-11-23T10:00:00Z',
-    lastTimestamp: '2026-11-23T10:00:00Z',
-    count: 1,
-    ...extra,
-  };
-}
+/** A minimal valid core/v1 Event about a Pod (shared with the test-cluster tests). */
+export { coreEvent } from '../testing/http-helpers.ts';
 
 /** Fast retries for tests (no jitter), so a retry never waits long in real time. */
 export const FAST_BACKOFF = { initialDelay: 5, maxDelay: 40, jitter: 0 } as const;
