@@ -1,13 +1,14 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { createServer, request } from 'node:https';
+import { request } from 'node:https';
 import type { RequestOptions } from 'node:https';
 import { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeTlsTestServers, startTlsTestServer } from './support/tls-test-server.ts';
+import type { TlsTestServer } from './support/tls-test-server.ts';
 import { InvalidOptionError } from '../../src/errors.ts';
 import {
   authenticateClientCertificate,
@@ -34,28 +35,22 @@ interface SeenRequest {
   authentication: ClientCertificateAuthentication;
 }
 
-interface TestServer {
-  url: string;
-  seen: SeenRequest[];
-  close(): Promise<void>;
-}
-
-const servers: TestServer[] = [];
+type TestServer = TlsTestServer<SeenRequest>;
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeTlsTestServers();
 });
 
 /**
- * An HTTPS server configured as kube-apiserver configures client-cert auth: it requests a client
- * certificate without requiring one and checks it per request (401 when it does not verify).
- * With `strict`, the TLS layer itself rejects connections without a valid client certificate.
+ * kube-apiserver-like client-cert auth: a certificate is requested but not required, and checked
+ * per request (401 when it does not verify). With `strict`, the TLS layer itself rejects
+ * connections without a valid client certificate.
  */
-async function startServer(serving: CertificateKeyPair, clientCa: string, strict = false): Promise<TestServer> {
-  const seen: SeenRequest[] = [];
-  const server = createServer(
-    { cert: serving.certPem, key: serving.keyPem, ca: clientCa, requestCert: true, rejectUnauthorized: strict },
-    (req, res) => {
+function startServer(serving: CertificateKeyPair, clientCa: string, strict = false): Promise<TestServer> {
+  return startTlsTestServer<SeenRequest>(
+    serving,
+    clientCa,
+    (req, res, seen) => {
       const socket = req.socket;
       if (!(socket instanceof TLSSocket)) throw new Error('expected a TLS socket');
       const authentication = authenticateClientCertificate(socket);
@@ -66,22 +61,8 @@ async function startServer(serving: CertificateKeyPair, clientCa: string, strict
       }
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('ok');
     },
+    strict,
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const testServer: TestServer = {
-    url: `https://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-  servers.push(testServer);
-  return testServer;
 }
 
 interface Response {

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { VersionApi } from '@kubernetes/client-node';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closeTlsTestServers, startTlsTestServer } from './support/tls-test-server.ts';
+import type { TlsTestServer } from './support/tls-test-server.ts';
 import { parse } from 'yaml';
 import { InvalidOptionError } from '../../src/errors.ts';
 import {
@@ -47,13 +47,8 @@ interface SeenRequest {
   authentication: ClientCertificateAuthentication;
 }
 
-interface TestServer {
-  url: string;
-  seen: SeenRequest[];
-  close(): Promise<void>;
-}
+type TestServer = TlsTestServer<SeenRequest>;
 
-const servers: TestServer[] = [];
 let home: string;
 
 beforeEach(async () => {
@@ -61,16 +56,16 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await closeTlsTestServers();
   await rm(home, { recursive: true, force: true });
 });
 
 /** kube-apiserver-like TLS (client cert requested, verified per request): /healthz and /version. */
-async function startServer(serving: CertificateKeyPair, clientCa: string): Promise<TestServer> {
-  const seen: SeenRequest[] = [];
-  const server = createServer(
-    { cert: serving.certPem, key: serving.keyPem, ca: clientCa, requestCert: true, rejectUnauthorized: false },
-    (req, res) => {
+function startServer(serving: CertificateKeyPair, clientCa: string): Promise<TestServer> {
+  return startTlsTestServer<SeenRequest>(
+    serving,
+    clientCa,
+    (req, res, seen) => {
       const authentication = authenticateClientCertificate(req.socket);
       seen.push({ url: req.url, authorization: req.headers.authorization, authentication });
       if (authentication.status === 'failed') {
@@ -84,21 +79,6 @@ async function startServer(serving: CertificateKeyPair, clientCa: string): Promi
       }
     },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const testServer: TestServer = {
-    url: `https://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
-  servers.push(testServer);
-  return testServer;
 }
 
 /** Runs the real kubectl with no ambient configuration: no KUBECONFIG, HOME in a temp dir. */
